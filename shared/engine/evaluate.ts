@@ -116,7 +116,8 @@ export type PrincipalMatch = 'none' | 'specific' | 'account' | 'any';
 export function matchPrincipalSet(set: PrincipalSet, principal: string): PrincipalMatch {
   if (set.any) return 'any';
   const kind = principalKind(principal);
-  if (kind === 'service') return set.service.includes(principal) ? 'specific' : 'none';
+  // Web identity providers such as cognito-identity.amazonaws.com look like service principals: check both.
+  if (kind === 'service') return set.service.includes(principal) || set.federated.includes(principal) ? 'specific' : 'none';
   if (kind === 'other') {
     return set.federated.includes(principal) || set.canonicalUser.includes(principal) ? 'specific' : 'none';
   }
@@ -129,7 +130,8 @@ export function matchPrincipalSet(set: PrincipalSet, principal: string): Princip
       const roleName = entry.slice(entry.lastIndexOf('/') + 1);
       if (roleName === sessionRole) return 'specific';
     }
-    if (account !== undefined && entry === `arn:aws:iam::${account}:root`) result = 'account';
+    // The account's root ARN in any partition (a bare account id in a policy is normalised to the aws partition).
+    if (account !== undefined && entry.endsWith(`:iam::${account}:root`) && entry.startsWith('arn:')) result = 'account';
   }
   return result;
 }

@@ -4,10 +4,38 @@
  */
 import { rule as iamAdminAccess } from './iam-admin-access/index.ts';
 import { rule as iamPrivilegeEscalation } from './iam-privilege-escalation/index.ts';
+import { rule as lambdaCrossAccountInvoke } from './lambda-cross-account-invoke/index.ts';
+import { rule as lambdaCrossAccountLayer } from './lambda-cross-account-layer/index.ts';
+import { rule as lambdaDeprecatedRuntime } from './lambda-deprecated-runtime/index.ts';
+import { rule as lambdaEnvSecrets } from './lambda-env-secrets/index.ts';
+import { rule as lambdaInVpc } from './lambda-in-vpc/index.ts';
+import { rule as lambdaOrphaned } from './lambda-orphaned/index.ts';
 import { rule as lambdaPublicInvoke } from './lambda-public-invoke/index.ts';
+import { rule as lambdaServiceInvokeNoSource } from './lambda-service-invoke-no-source/index.ts';
+import { rule as lambdaSharedRole } from './lambda-shared-role/index.ts';
+import { rule as lambdaUrlAuthNone } from './lambda-url-auth-none/index.ts';
+import { rule as trustCrossAccountNoExternalId } from './trust-cross-account-no-external-id/index.ts';
+import { rule as trustLambdaRoleSharedPrincipal } from './trust-lambda-role-shared-principal/index.ts';
+import { rule as trustPublicPrincipal } from './trust-public-principal/index.ts';
 import type { Rule } from './rule-types.ts';
 
-export const ALL_RULES: readonly Rule[] = [iamAdminAccess, iamPrivilegeEscalation, lambdaPublicInvoke];
+export const ALL_RULES: readonly Rule[] = [
+  iamAdminAccess,
+  iamPrivilegeEscalation,
+  lambdaCrossAccountInvoke,
+  lambdaCrossAccountLayer,
+  lambdaDeprecatedRuntime,
+  lambdaEnvSecrets,
+  lambdaInVpc,
+  lambdaOrphaned,
+  lambdaPublicInvoke,
+  lambdaServiceInvokeNoSource,
+  lambdaSharedRole,
+  lambdaUrlAuthNone,
+  trustCrossAccountNoExternalId,
+  trustLambdaRoleSharedPrincipal,
+  trustPublicPrincipal,
+];
 
 export function findRule(id: string): Rule | undefined {
   return ALL_RULES.find((r) => r.id === id);

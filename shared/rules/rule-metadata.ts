@@ -19,7 +19,7 @@ export const ruleMetadataSchema = z.object({
     'AWS::Lambda::Function',
     'AWS::CloudTrail::Event',
   ]),
-  scope: z.enum(['principal', 'function', 'account']),
+  scope: z.enum(['principal', 'function', 'account', 'event']),
   evaluator: z.enum(['identity-policies', 'trust-policies', 'lambda-config', 'lambda-policies', 'activity']),
   rationale: z.string().min(40),
   remediation: z.object({

@@ -2,6 +2,7 @@
  * The shape of a rule module: plain typed metadata (from which docs, EventBridge patterns and IAM policies
  * are generated) and a pure `evaluate` over typed snapshots.
  */
+import type { CloudTrailEvent } from '../events/cloudtrail-event.ts';
 import type { AccountSnapshot, LambdaFunction } from '../snapshot/account-snapshot.ts';
 import type { PrincipalResolver, ResolvedPrincipal } from '../snapshot/principal-policies.ts';
 import type { ScanConfig } from './scan-config.ts';
@@ -112,4 +113,27 @@ export interface AccountRule extends RuleMetadata {
   evaluate(ctx: RuleContext): RuleResult[];
 }
 
-export type Rule = PrincipalRule | FunctionRule | AccountRule;
+/** Tripline's own deployed resources, so activity rules can recognise tampering with them. */
+export interface TriplineDeployment {
+  /** Names of Tripline's EventBridge rules, functions, table, topic, queues and CloudFormation stack. */
+  ruleNames: string[];
+  functionNames: string[];
+  tableName?: string;
+  topicArn?: string;
+  queueNames: string[];
+  stackName?: string;
+}
+
+export interface EventRuleContext {
+  config: ScanConfig;
+  now: Date;
+  deployment: TriplineDeployment;
+}
+
+/** Rules on the event itself (who did what), with no state to read. */
+export interface EventRule extends RuleMetadata {
+  scope: 'event';
+  evaluate(event: CloudTrailEvent, ctx: EventRuleContext): RuleResult[];
+}
+
+export type Rule = PrincipalRule | FunctionRule | AccountRule | EventRule;
