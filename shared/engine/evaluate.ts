@@ -110,8 +110,11 @@ function splitArn(arn: string): string[] {
 
 // ---- principal matching (resource and trust policies) ----
 
-/** How a Principal element admitted the caller: specifically by ARN, as its whole account, or as anyone. */
-export type PrincipalMatch = 'none' | 'specific' | 'account' | 'any';
+/**
+ * How a Principal element admitted the caller: by its own ARN (`specific`), through the role it is a session of
+ * (`role`), as its whole account, or as anyone. Only `role` grants stay bounded by a permissions boundary.
+ */
+export type PrincipalMatch = 'none' | 'specific' | 'role' | 'account' | 'any';
 
 export function matchPrincipalSet(set: PrincipalSet, principal: string): PrincipalMatch {
   if (set.any) return 'any';
@@ -125,10 +128,10 @@ export function matchPrincipalSet(set: PrincipalSet, principal: string): Princip
   let result: PrincipalMatch = 'none';
   const sessionRole = sessionRoleName(principal);
   for (const entry of set.aws) {
-    if (entry === principal) return 'specific';
+    if (entry === principal) return principalKind(principal) === 'role' ? 'role' : 'specific';
     if (sessionRole !== undefined && principalKind(entry) === 'role' && accountOf(entry) === account) {
       const roleName = entry.slice(entry.lastIndexOf('/') + 1);
-      if (roleName === sessionRole) return 'specific';
+      if (roleName === sessionRole) return 'role';
     }
     // The account's root ARN in any partition (a bare account id in a policy is normalised to the aws partition).
     if (account !== undefined && entry.endsWith(`:iam::${account}:root`) && entry.startsWith('arn:')) result = 'account';
@@ -164,6 +167,8 @@ function statementMatchesResource(
   if (statement.notResources) {
     let matched: Tri = 'false';
     for (const pattern of statement.notResources) {
+      // A NotResource whose variable cannot be resolved leaves the statement without a meaning: it does not apply.
+      if (pattern.includes('$') && substituteVariables(pattern, ctx, version, missing).kind === 'missing') return 'false';
       matched = triOr(matched, matchResource(pattern, resource, kind, version, ctx, missing));
     }
     return triNot(matched);
@@ -172,10 +177,14 @@ function statementMatchesResource(
   return kind === 'resource' || kind === 'trust' ? 'true' : 'false';
 }
 
-function statementMatchesPrincipal(statement: Statement, principal: string): PrincipalMatch {
+function statementMatchesPrincipal(statement: Statement, principal: string, hasBoundary: boolean): PrincipalMatch {
   if (statement.principal) return matchPrincipalSet(statement.principal, principal);
-  if (statement.notPrincipal)
+  if (statement.notPrincipal) {
+    // "Deny with NotPrincipal always denies any IAM principal that has a permissions boundary" (IAM User Guide,
+    // Permissions boundaries for IAM entities), whatever NotPrincipal lists.
+    if (statement.effect === 'Deny' && hasBoundary) return 'any';
     return matchPrincipalSet(statement.notPrincipal, principal) === 'none' ? 'any' : 'none';
+  }
   return 'none';
 }
 
@@ -184,8 +193,10 @@ interface PolicyOutcome {
   deny: Tri;
   allowRefs: StatementRef[];
   denyRefs: StatementRef[];
-  /** Resource policies: Allow from statements naming the caller itself (or anyone), not just its account. */
+  /** Resource policies: Allow from statements naming the caller itself (or anyone), not just its account or role. */
   directAllow: Tri;
+  /** Resource policies: Allow from statements naming the caller's role ARN (still bounded by its boundary). */
+  roleAllow: Tri;
 }
 
 function evaluatePolicy(
@@ -194,6 +205,7 @@ function evaluatePolicy(
   request: AuthorizationRequest,
   ctx: NormalizedContext,
   missing: MissingKeyMode,
+  hasBoundary = false,
 ): PolicyOutcome {
   const outcome: PolicyOutcome = {
     allow: 'false',
@@ -201,13 +213,14 @@ function evaluatePolicy(
     allowRefs: [],
     denyRefs: [],
     directAllow: 'false',
+    roleAllow: 'false',
   };
   const needsPrincipal = kind === 'resource' || kind === 'trust';
   for (const statement of policy.statements) {
     if (!statementMatchesAction(statement, request.action)) continue;
     let principalMatch: PrincipalMatch = 'any';
     if (needsPrincipal) {
-      principalMatch = statementMatchesPrincipal(statement, request.principal);
+      principalMatch = statementMatchesPrincipal(statement, request.principal, hasBoundary);
       if (principalMatch === 'none') continue;
     }
     let applies = statementMatchesResource(statement, request.resource, kind, policy.version, ctx, missing);
@@ -237,7 +250,8 @@ function evaluatePolicy(
     } else {
       outcome.allow = triOr(outcome.allow, applies);
       outcome.allowRefs.push(ref);
-      if (principalMatch !== 'account') outcome.directAllow = triOr(outcome.directAllow, applies);
+      if (principalMatch === 'role') outcome.roleAllow = triOr(outcome.roleAllow, applies);
+      else if (principalMatch !== 'account') outcome.directAllow = triOr(outcome.directAllow, applies);
     }
   }
   return outcome;
@@ -304,23 +318,24 @@ export function evaluateRequest(request: AuthorizationRequest, policies: PolicyS
   let resourceAllow: Tri = 'false';
   if (policies.resource) {
     const kind = policies.resource.source?.kind === 'trust' ? 'trust' : 'resource';
-    const outcome = evaluatePolicy(policies.resource, kind, request, ctx, missing);
+    const outcome = evaluatePolicy(policies.resource, kind, request, ctx, missing, policies.boundary !== undefined);
     explicitDeny = triOr(explicitDeny, outcome.deny);
     deniedBy.push(...outcome.denyRefs);
     allowedBy.push(...outcome.allowRefs);
     resourceAllow = outcome.allow;
     if (sameAccount) {
-      // Named directly (or as anyone): the resource policy grants without the identity side; a role ARN stays
-      // bounded by its permissions boundary, a role session or user ARN does not.
-      const kindOfCaller = principalKind(request.principal);
-      resourcePath =
-        kindOfCaller === 'role' ? triAnd(outcome.directAllow, boundaryAllow) : outcome.directAllow;
+      // Named directly (user or session ARN, or anyone): the resource policy grants without the identity side.
+      // Named through the role ARN: still bounded by the role's permissions boundary.
+      resourcePath = triOr(outcome.directAllow, triAnd(outcome.roleAllow, boundaryAllow));
     }
   }
 
   // A role's trust policy must always admit the caller (unlike other resource policies, whose silence leaves
   // same-account callers to their identity policies).
-  const trust = policies.resource?.source?.kind === 'trust';
+  // KMS key policies likewise: "IAM policies by themselves are not sufficient to allow access to a KMS key".
+  const trust =
+    policies.resource !== undefined &&
+    (policies.resource.source?.kind === 'trust' || parseArn(request.resource)?.service === 'kms');
   let allowed: Tri;
   if (!sameAccount) allowed = policies.resource ? triAnd(identityPath, resourceAllow) : 'false';
   else if (trust) allowed = triOr(resourcePath, triAnd(identityPath, resourceAllow));

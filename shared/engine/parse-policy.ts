@@ -149,7 +149,7 @@ function readPrincipal(value: unknown, path: string, issues: IssueCollector): Pr
   }
   let ok = true;
   for (const key of keys) {
-    const field = PRINCIPAL_TYPES[key];
+    const field = Object.hasOwn(PRINCIPAL_TYPES, key) ? PRINCIPAL_TYPES[key] : undefined;
     if (!field) {
       issues.error(
         `${path}.${key}`,
