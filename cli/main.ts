@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { catalogueInfo } from '../shared/catalogue/action-catalogue.ts';
 import { type CliIo, processIo } from './cli-io.ts';
 import { type AccountReaderFactory, registerCollectCommand } from './commands/collect.ts';
+import { registerEscalationCommand } from './commands/escalation.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
 import { registerRulesCommand } from './commands/rules.ts';
 import { registerScanCommand } from './commands/scan.ts';
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIo = processIo(), deps: CliDependencies = {}
   registerPolicyCommands(program);
   registerScanCommand(program, io);
   registerRulesCommand(program, io);
+  registerEscalationCommand(program, io);
   registerCollectCommand(program, io, deps.createAccountReader);
   return program;
 }

@@ -5,6 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { lookupAction } from '../catalogue/action-catalogue.ts';
+import { hasFixture } from '../events/event-fixtures.ts';
 import { ALL_RULES } from './index.ts';
 import { ruleMetadataSchema } from './rule-metadata.ts';
 
@@ -34,5 +35,12 @@ describe('rule catalogue', () => {
       (name) => statSync(`${here}${name}`).isDirectory() && name !== 'support' && !name.startsWith('.'),
     );
     expect(folders.sort()).toEqual(ALL_RULES.map((r) => r.id).sort());
+  });
+});
+
+describe('rule triggers', () => {
+  it.each(ALL_RULES.map((r) => [r.id, r] as const))('%s: every trigger event has a real-shaped fixture', (_id, rule) => {
+    const missing = rule.triggers.flatMap((t) => t.eventNames.filter((name) => !hasFixture(name)));
+    expect(missing).toEqual([]);
   });
 });

@@ -2,6 +2,9 @@
  * The rule catalogue: every rule module, in one list. Adding a rule = adding its folder and one line here
  * (a test fails when a rule folder is not registered).
  */
+import { rule as eventAuditorTampering } from './event-auditor-tampering/index.ts';
+import { rule as eventOutOfBandChange } from './event-out-of-band-change/index.ts';
+import { rule as eventRootActivity } from './event-root-activity/index.ts';
 import { rule as iamAdminAccess } from './iam-admin-access/index.ts';
 import { rule as iamPrivilegeEscalation } from './iam-privilege-escalation/index.ts';
 import { rule as lambdaCrossAccountInvoke } from './lambda-cross-account-invoke/index.ts';
@@ -20,6 +23,9 @@ import { rule as trustPublicPrincipal } from './trust-public-principal/index.ts'
 import type { Rule } from './rule-types.ts';
 
 export const ALL_RULES: readonly Rule[] = [
+  eventAuditorTampering,
+  eventOutOfBandChange,
+  eventRootActivity,
   iamAdminAccess,
   iamPrivilegeEscalation,
   lambdaCrossAccountInvoke,
