@@ -2,10 +2,11 @@
  * The rules as data: unique ids, schema-valid metadata, declared IAM actions that exist, every rule folder
  * registered.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { lookupAction } from '../catalogue/action-catalogue.ts';
 import { hasFixture } from '../events/event-fixtures.ts';
+import { renderRuleGroups } from '../../scripts/generate-rule-groups.ts';
 import { ALL_RULES } from './index.ts';
 import { ruleMetadataSchema } from './rule-metadata.ts';
 
@@ -32,9 +33,17 @@ describe('rule catalogue', () => {
 
   it('registers every rule folder', () => {
     const folders = readdirSync(here).filter(
-      (name) => statSync(`${here}${name}`).isDirectory() && name !== 'support' && !name.startsWith('.'),
+      (name) => statSync(`${here}${name}`).isDirectory() && name !== 'support' && name !== 'groups' && !name.startsWith('.'),
     );
     expect(folders.sort()).toEqual(ALL_RULES.map((r) => r.id).sort());
+  });
+});
+
+describe('evaluator rule groups (shared/rules/groups/, generated)', () => {
+  it('match the rule modules: run `npm run rule-groups` after adding a rule', () => {
+    for (const [file, text] of renderRuleGroups()) {
+      expect(readFileSync(file, 'utf8'), `${file} is stale: run npm run rule-groups`).toBe(text);
+    }
   });
 });
 

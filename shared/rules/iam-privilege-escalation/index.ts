@@ -17,6 +17,11 @@ export function escalationAnalysisFor(snapshot: AccountSnapshot): EscalationAnal
   return analysis;
 }
 
+/** Lets a caller that keeps an analysis up to date incrementally (the identity evaluator) share it with the rule. */
+export function useEscalationAnalysis(snapshot: AccountSnapshot, analysis: EscalationAnalysis): void {
+  analyses.set(snapshot, analysis);
+}
+
 function label(arn: string): string {
   return arn === 'ADMIN' ? 'administrator' : nameFromArn(arn);
 }
