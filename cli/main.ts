@@ -7,6 +7,7 @@ import { type CliIo, processIo } from './cli-io.ts';
 import { type AccountReaderFactory, registerCollectCommand } from './commands/collect.ts';
 import { registerEscalationCommand } from './commands/escalation.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
+import { registerReplayCommand } from './commands/replay.ts';
 import { registerRulesCommand } from './commands/rules.ts';
 import { registerScanCommand } from './commands/scan.ts';
 import { readPackageVersion } from './package-version.ts';
@@ -37,6 +38,7 @@ export function buildProgram(io: CliIo = processIo(), deps: CliDependencies = {}
   registerScanCommand(program, io);
   registerRulesCommand(program, io);
   registerEscalationCommand(program, io);
+  registerReplayCommand(program, io);
   registerCollectCommand(program, io, deps.createAccountReader);
   return program;
 }

@@ -196,6 +196,7 @@ describe('evaluateEvent', () => {
     const reread = await evaluateEvent(event, {
       ...options(stale, store, IDENTITY),
       useEventDocuments: false,
+      reread: true,
       now: () => new Date('2026-12-04T10:01:00Z'),
     });
     expect(reread.recheck).toBe(false);

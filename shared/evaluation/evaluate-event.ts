@@ -48,6 +48,8 @@ export interface EvaluateEventOptions {
   now?: () => Date;
   /** Replace read state with documents the event carries (first pass); false on the delayed re-read. */
   useEventDocuments?: boolean;
+  /** This is the delayed re-read of an event already evaluated once. */
+  reread?: boolean;
   /** Whole-account context for rules that need it (privilege escalation); called only when such a rule runs. */
   accountContext?: (touched: TouchedState) => Promise<AccountRuleContext>;
 }
@@ -221,7 +223,7 @@ export async function evaluateEvent(
 
   const trigger = triggerOf(event);
   // The delayed re-read observes the same event again: a distinct id, so the store does not drop it as a duplicate.
-  if (options.useEventDocuments === false) trigger.eventId = `${trigger.eventId}#reread`;
+  if (options.reread) trigger.eventId = `${trigger.eventId}#reread`;
   const accountId = event.detail.recipientAccountId ?? event.account;
   const observedAt = now();
   const pending: { rule: Rule; result: RuleResult; resourceDeleted?: boolean }[] = [];

@@ -135,6 +135,7 @@ async function evaluate(
     deployment: deps.deployment,
     region: deps.region,
     useEventDocuments: first,
+    reread: !first,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.accountContext ? { accountContext: deps.accountContext } : {}),
   });
