@@ -6,6 +6,7 @@ import { catalogueInfo } from '../shared/catalogue/action-catalogue.ts';
 import { type CliIo, processIo } from './cli-io.ts';
 import { type AccountReaderFactory, registerCollectCommand } from './commands/collect.ts';
 import { registerEscalationCommand } from './commands/escalation.ts';
+import { registerFindingsCommand } from './commands/findings.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
 import { registerReplayCommand } from './commands/replay.ts';
 import { registerRulesCommand } from './commands/rules.ts';
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIo = processIo(), deps: CliDependencies = {}
   registerRulesCommand(program, io);
   registerEscalationCommand(program, io);
   registerReplayCommand(program, io);
+  registerFindingsCommand(program, io);
   registerCollectCommand(program, io, deps.createAccountReader);
   return program;
 }
