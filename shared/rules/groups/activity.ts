@@ -2,6 +2,7 @@
 import { rule as eventAuditorTampering } from '../event-auditor-tampering/index.ts';
 import { rule as eventOutOfBandChange } from '../event-out-of-band-change/index.ts';
 import { rule as eventRootActivity } from '../event-root-activity/index.ts';
+import { rule as iamUnusedRole } from '../iam-unused-role/index.ts';
 import type { Rule } from '../rule-types.ts';
 
-export const RULES: readonly Rule[] = [eventAuditorTampering, eventOutOfBandChange, eventRootActivity];
+export const RULES: readonly Rule[] = [eventAuditorTampering, eventOutOfBandChange, eventRootActivity, iamUnusedRole];

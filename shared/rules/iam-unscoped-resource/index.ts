@@ -1,0 +1,122 @@
+import type { CatalogueAction } from '../../catalogue/action-catalogue.ts';
+import type { ResolvedPrincipal } from '../../snapshot/principal-policies.ts';
+import type { PrincipalRule, RuleResult } from '../rule-types.ts';
+import { IDENTITY_POLICY_READ_ACTIONS, identityPolicyTriggers } from '../support/identity-policy-events.ts';
+import { actionSet, LAMBDA_PLATFORM_WRITE_ACTIONS } from '../support/lambda-platform-actions.ts';
+import { concludePrincipal } from '../support/missing-documents.ts';
+import {
+  conditionalSeverity,
+  describeElements,
+  grantsByStatement,
+  statementConditionNote,
+  statementKey,
+  summarizeActions,
+} from '../support/resource-grants.ts';
+import { describeStatement, fail, resourceTypeOf, statementEvidence } from '../support/results.ts';
+
+const SEVERITY = 'medium';
+/** Actions named in a finding's evidence; the count gives the rest. */
+const EVIDENCE_ACTIONS = 25;
+
+const isPlatformAction = actionSet(LAMBDA_PLATFORM_WRITE_ACTIONS);
+
+/** Write or Permissions-management actions that could have been scoped to resource ARNs (Lambda's own needs aside). */
+export function isScopableChange(action: CatalogueAction): boolean {
+  return (
+    action.supportsResourceLevel &&
+    !isPlatformAction(action.id) &&
+    (action.accessLevels.includes('Write') || action.accessLevels.includes('Permissions management'))
+  );
+}
+
+function evaluate(principal: ResolvedPrincipal): RuleResult[] {
+  const type = resourceTypeOf(principal.principal.kind);
+  const { kind, name } = principal.principal;
+  const findings: RuleResult[] = [];
+  const notes: string[] = [];
+  // One finding per granting statement, so each can be fixed (or suppressed) on its own.
+  for (const grant of grantsByStatement(principal, { filter: isScopableChange })) {
+    const { ref, actions } = grant;
+    if (actions.length === 0) {
+      notes.push(
+        `${describeStatement(ref)} is cut to nothing by Deny statements or the permissions boundary`,
+      );
+      continue;
+    }
+    if (grant.scopedByCondition) {
+      notes.push(`${describeStatement(ref)} is limited by ${grant.conditionKeys.join(', ')}`);
+      continue;
+    }
+    const conditional = grant.allowed === 'unknown';
+    const {
+      services,
+      permissionsManagement: permissions,
+      sample,
+    } = summarizeActions(actions, EVIDENCE_ACTIONS);
+    const shown =
+      actions.length <= 3
+        ? actions.map((a) => a.id).join(', ')
+        : `in ${services.slice(0, 5).join(', ')}${services.length > 5 ? `, … (${services.length} services)` : ''}`;
+    const result = fail(
+      principal.arn,
+      type,
+      `${kind} ${name} can use ${actions.length} write action${actions.length === 1 ? '' : 's'}` +
+        `${permissions ? ` (${permissions} permissions management)` : ''} on ${describeElements(grant.resources)} ` +
+        `that could be limited to resource ARNs (${shown}) through ${describeStatement(ref)}` +
+        statementConditionNote(grant),
+      {
+        ...statementEvidence(ref),
+        resources: grant.resources,
+        conditional,
+        ...(grant.conditionKeys.length ? { conditionKeys: grant.conditionKeys } : {}),
+        actions: sample,
+        actionCount: actions.length,
+        permissionsManagement: permissions,
+        services,
+      },
+      statementKey(ref),
+    );
+    if (conditional) result.severity = conditionalSeverity(SEVERITY);
+    findings.push(result);
+  }
+  const passMessage = notes.length
+    ? notes.join('; ')
+    : 'every write action that supports resource-level permissions is scoped to resources';
+  return concludePrincipal(principal, type, findings, passMessage, 'unscoped write action');
+}
+
+export const rule: PrincipalRule = {
+  id: 'iam-unscoped-resource',
+  title: 'Write actions granted on every resource',
+  severity: SEVERITY,
+  resourceType: 'AWS::IAM::Role',
+  scope: 'principal',
+  principalKinds: ['role', 'user', 'group'],
+  evaluator: 'identity-policies',
+  rationale:
+    'Write and permissions-management actions that support resource-level permissions (sqs:SendMessage, ' +
+    'dynamodb:PutItem, sns:Publish, lambda:UpdateFunctionCode, s3:PutBucketPolicy…) granted on "*" — or on every ' +
+    'resource of their kind, arn:aws:sqs:*:*:* — reach every queue, table, topic and function in the account ' +
+    'when the function needs one. It is the most common over-grant in serverless templates ("Resource": "*" ' +
+    'copied from an example). Actions that only accept "*" (wildcard-only) are not reported, nor are the log ' +
+    'and VPC network-interface actions Lambda itself needs (as AWSLambdaBasicExecutionRole and ' +
+    'AWSLambdaVPCAccessExecutionRole grant them). One finding per ' +
+    'granting statement; grants limited by a resource-scoping condition (aws:ResourceTag/...) are not reported, ' +
+    'grants under other conditions are reported as conditional, one severity lower.',
+  remediation: {
+    summary: 'Replace "Resource": "*" with the ARNs of the resources the principal writes to.',
+    cli:
+      'aws iam put-role-policy --role-name ROLE --policy-name POLICY --policy-document ' +
+      '\'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage",' +
+      '"Resource":"arn:aws:sqs:REGION:ACCOUNT:orders-queue"}]}\'',
+    cdk: 'queue.grantSendMessages(fn), table.grantWriteData(fn), topic.grantPublish(fn) instead of resources: ["*"].',
+  },
+  references: [
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege',
+    'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html',
+    'https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html',
+  ],
+  triggers: identityPolicyTriggers(),
+  readActions: [...IDENTITY_POLICY_READ_ACTIONS],
+  evaluate,
+};
