@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { catalogueInfo } from '../shared/catalogue/action-catalogue.ts';
 import { type CliIo, processIo } from './cli-io.ts';
+import { registerAlertsCommand } from './commands/alerts.ts';
 import { type AccountReaderFactory, registerCollectCommand } from './commands/collect.ts';
 import { registerEscalationCommand } from './commands/escalation.ts';
 import { registerFindingsCommand } from './commands/findings.ts';
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIo = processIo(), deps: CliDependencies = {}
   registerReplayCommand(program, io);
   registerFindingsCommand(program, io);
   registerCollectCommand(program, io, deps.createAccountReader);
+  registerAlertsCommand(program, io);
   return program;
 }
 

@@ -17,7 +17,9 @@ describe('tripline escalation', () => {
   it('answers for one principal in JSON with the path as evidence', async () => {
     const run = await runCliCaptured(['escalation', '--principal', EXAMPLE_ROLE, '--format', 'json']);
     expect(run.exitCode).toBe(0);
-    const out = JSON.parse(run.stdout) as { escalations: { principal: string; path: { method: string }[] }[] };
+    const out = JSON.parse(run.stdout) as {
+      escalations: { principal: string; path: { method: string }[] }[];
+    };
     expect(out.escalations).toHaveLength(1);
     expect(out.escalations[0]?.principal).toBe(EXAMPLE_ROLE);
     expect(out.escalations[0]?.path[0]?.method).toBe('passrole-lambda-create-invoke');

@@ -43,7 +43,8 @@ interface JsonReport {
 
 async function jsonFindings(args: string[]): Promise<JsonReport> {
   const out = await scan([...args, '--format', 'json']);
-  expect(out.stderr).toBe('');
+  // The fixture holds a deliberately broken policy: rules that cannot rule it out say UNKNOWN (on stderr).
+  expect(out.stderr).toMatch(/^(tripline: \d+ result\(s\) could not be decided[^\n]*\n)?$/);
   expect(out.exitCode).toBe(0);
   return JSON.parse(out.stdout) as JsonReport;
 }
@@ -367,7 +368,7 @@ describe('tripline scan: exit codes', () => {
     const out = await fixtureScan(['--fail-on', 'critical', '--format', 'json']);
     expect(out.exitCode).toBe(1);
     expect(JSON.parse(out.stdout).findings.length).toBeGreaterThan(0);
-    expect(out.stderr).toMatch(/^tripline: \d+ open finding\(s\) at or above critical \(--fail-on\)\n$/);
+    expect(out.stderr).toMatch(/^tripline: \d+ open finding\(s\) at or above critical \(--fail-on\)$/m);
   });
 
   it('exits 0 when every finding is suppressed', async () => {
@@ -416,7 +417,7 @@ describe('tripline scan: terminal behaviour', () => {
     const lines = await fixtureScan(['--format', 'json', '--progress']);
     expect(lines.stderr).toContain('scanning: 6/6 (100%)\n');
     const off = await fixtureScan(['--format', 'json', '--no-progress'], { stderrIsTTY: true });
-    expect(off.stderr).toBe('');
+    expect(off.stderr).not.toContain('scanning');
   });
 });
 

@@ -21,7 +21,7 @@ export interface CompiledActionPattern {
   readonly matchesLowerCase: (lowerCaseAction: string) => boolean;
 }
 
-const MAX_CACHED_PATTERNS = 4096;
+const MAX_CACHED_PATTERNS = 65_536;
 const patternCache = new Map<string, CompiledActionPattern>();
 
 const QUESTION_MARK = 63; // '?'

@@ -33,7 +33,13 @@ function serviceProbes(): string[] {
 
 export type AdminAccess =
   | { admin: false; reason: string }
-  | { admin: true; conditional: boolean; grantedBy: StatementRef; servicesAllowed: number; servicesProbed: number };
+  | {
+      admin: true;
+      conditional: boolean;
+      grantedBy: StatementRef;
+      servicesAllowed: number;
+      servicesProbed: number;
+    };
 
 /** Cheap structural precheck: some Allow on every resource with a wildcard action or a NotAction. */
 export function hasBroadAllow(policies: readonly Policy[]): boolean {
@@ -51,17 +57,33 @@ export function adminAccess(principal: PrincipalPolicies): AdminAccess {
   if (!hasBroadAllow(principal.policies)) {
     return { admin: false, reason: 'no statement allows every action on every resource' };
   }
-  const set = policySetFor(principal);
+  // Only broad Allows, Denies that can reach `*`, and the boundary decide: evaluate that reduced set (a principal
+  // with twenty large managed policies then costs a handful of statements per probe, not thousands).
+  const reduced: Policy[] = [];
+  for (const policy of principal.policies) {
+    const statements = policy.statements.filter((s) =>
+      s.effect === 'Allow'
+        ? (s.resources?.includes('*') || s.notResources !== undefined) &&
+          (s.notActions !== undefined || s.actions?.some((a) => a === '*' || a.startsWith('*:')))
+        : s.resources === undefined || s.resources.includes('*'),
+    );
+    if (statements.length > 0) reduced.push({ ...policy, statements });
+  }
+  const set = policySetFor({ ...principal, policies: reduced });
   const check = (action: string) =>
     evaluateRequest({ principal: principal.arn, action, resource: '*', missingKeys: 'unknown' }, set);
   const core = CORE_ACTIONS.map((action) => ({ action, result: check(lookupAction(action)?.id ?? action) }));
   const blocked = core.filter((c) => c.result.allowed === 'false').map((c) => c.action);
-  if (blocked.length > 0) return { admin: false, reason: `broad grant, but ${blocked.join(', ')} not allowed` };
+  if (blocked.length > 0)
+    return { admin: false, reason: `broad grant, but ${blocked.join(', ')} not allowed` };
   const all = serviceProbes();
   let allowed = 0;
   for (const action of all) if (check(action).allowed !== 'false') allowed++;
   if (allowed / all.length < SERVICE_SHARE) {
-    return { admin: false, reason: `broad grant limited to ${((allowed / all.length) * 100).toFixed(0)}% of services` };
+    return {
+      admin: false,
+      reason: `broad grant limited to ${((allowed / all.length) * 100).toFixed(0)}% of services`,
+    };
   }
   const grantedBy = core[0]?.result.allowedBy.find((r) => r.effect === 'Allow');
   if (!grantedBy) return { admin: false, reason: 'no Allow statement found' };

@@ -7,7 +7,7 @@
  * - `unknown`: for analysis; condition keys missing from the context are unknown, and the answer can be
  *   `unknown` = "allowed under some context but not every context" (a conditional grant).
  */
-import { matchesActionPattern } from './action-match.ts';
+import { type CompiledActionPattern, compileActionPattern, hasActionWildcard } from './action-match.ts';
 import { accountOf, parseArn, principalKind, sessionRoleName } from './arn.ts';
 import { evaluateConditions, type NormalizedContext, normalizeContext } from './conditions.ts';
 import type { Policy, PolicyKind, PolicyVersion, PrincipalSet, Statement } from './policy-types.ts';
@@ -120,7 +120,8 @@ export function matchPrincipalSet(set: PrincipalSet, principal: string): Princip
   if (set.any) return 'any';
   const kind = principalKind(principal);
   // Web identity providers such as cognito-identity.amazonaws.com look like service principals: check both.
-  if (kind === 'service') return set.service.includes(principal) || set.federated.includes(principal) ? 'specific' : 'none';
+  if (kind === 'service')
+    return set.service.includes(principal) || set.federated.includes(principal) ? 'specific' : 'none';
   if (kind === 'other') {
     return set.federated.includes(principal) || set.canonicalUser.includes(principal) ? 'specific' : 'none';
   }
@@ -134,17 +135,96 @@ export function matchPrincipalSet(set: PrincipalSet, principal: string): Princip
       if (roleName === sessionRole) return 'role';
     }
     // The account's root ARN in any partition (a bare account id in a policy is normalised to the aws partition).
-    if (account !== undefined && entry.endsWith(`:iam::${account}:root`) && entry.startsWith('arn:')) result = 'account';
+    if (account !== undefined && entry.endsWith(`:iam::${account}:root`) && entry.startsWith('arn:'))
+      result = 'account';
   }
   return result;
 }
 
 // ---- statements ----
 
-function statementMatchesAction(statement: Statement, action: string): boolean {
-  if (statement.actions) return statement.actions.some((pattern) => matchesActionPattern(pattern, action));
-  if (statement.notActions)
-    return !statement.notActions.some((pattern) => matchesActionPattern(pattern, action));
+/**
+ * A statement's action patterns grouped by service prefix, so a request checks only the patterns of its own
+ * service (plus those whose service part has a wildcard). Built once per statement (statements are immutable).
+ */
+interface ActionIndex {
+  byService: Map<string, CompiledActionPattern[]>;
+  anyService: CompiledActionPattern[];
+}
+const actionIndexes = new WeakMap<readonly string[], ActionIndex>();
+
+function actionIndex(patterns: readonly string[]): ActionIndex {
+  let index = actionIndexes.get(patterns);
+  if (index) return index;
+  index = { byService: new Map(), anyService: [] };
+  for (const pattern of patterns) {
+    const compiled = compileActionPattern(pattern);
+    const colon = compiled.pattern.indexOf(':');
+    const service = colon < 0 ? undefined : compiled.pattern.slice(0, colon);
+    if (service === undefined || hasActionWildcard(service)) index.anyService.push(compiled);
+    else {
+      const list = index.byService.get(service) ?? [];
+      list.push(compiled);
+      index.byService.set(service, list);
+    }
+  }
+  actionIndexes.set(patterns, index);
+  return index;
+}
+
+function anyPatternMatches(patterns: readonly string[], lowerAction: string): boolean {
+  const index = actionIndex(patterns);
+  const colon = lowerAction.indexOf(':');
+  const own = index.byService.get(colon < 0 ? lowerAction : lowerAction.slice(0, colon));
+  if (own) for (const p of own) if (p.matchesLowerCase(lowerAction)) return true;
+  for (const p of index.anyService) if (p.matchesLowerCase(lowerAction)) return true;
+  return false;
+}
+
+/**
+ * A policy's statements grouped by the service prefixes their Action names, so a request looks only at statements
+ * that can match its service (NotAction statements and wildcard services are always candidates). Kept in
+ * document order, for explanations. Built once per policy (policies are immutable once parsed).
+ */
+interface PolicyIndex {
+  byService: Map<string, Statement[]>;
+  always: Statement[];
+}
+const policyIndexes = new WeakMap<readonly Statement[], PolicyIndex>();
+const SMALL_POLICY = 8;
+
+function candidateStatements(policy: Policy, lowerAction: string): readonly Statement[] {
+  if (policy.statements.length <= SMALL_POLICY) return policy.statements;
+  let index = policyIndexes.get(policy.statements);
+  if (!index) {
+    index = { byService: new Map(), always: [] };
+    for (const statement of policy.statements) {
+      const services = new Set<string>();
+      let always = !statement.actions;
+      for (const pattern of statement.actions ?? []) {
+        const lower = pattern.toLowerCase();
+        const colon = lower.indexOf(':');
+        const service = colon < 0 ? undefined : lower.slice(0, colon);
+        if (service === undefined || hasActionWildcard(service)) always = true;
+        else services.add(service);
+      }
+      if (always) index.always.push(statement);
+      else
+        for (const service of services)
+          index.byService.set(service, [...(index.byService.get(service) ?? []), statement]);
+    }
+    policyIndexes.set(policy.statements, index);
+  }
+  const colon = lowerAction.indexOf(':');
+  const own = index.byService.get(colon < 0 ? lowerAction : lowerAction.slice(0, colon));
+  if (!own) return index.always;
+  if (index.always.length === 0) return own;
+  return [...own, ...index.always].sort((a, b) => a.index - b.index);
+}
+
+function statementMatchesAction(statement: Statement, lowerAction: string): boolean {
+  if (statement.actions) return anyPatternMatches(statement.actions, lowerAction);
+  if (statement.notActions) return !anyPatternMatches(statement.notActions, lowerAction);
   return false;
 }
 
@@ -168,7 +248,8 @@ function statementMatchesResource(
     let matched: Tri = 'false';
     for (const pattern of statement.notResources) {
       // A NotResource whose variable cannot be resolved leaves the statement without a meaning: it does not apply.
-      if (pattern.includes('$') && substituteVariables(pattern, ctx, version, missing).kind === 'missing') return 'false';
+      if (pattern.includes('$') && substituteVariables(pattern, ctx, version, missing).kind === 'missing')
+        return 'false';
       matched = triOr(matched, matchResource(pattern, resource, kind, version, ctx, missing));
     }
     return triNot(matched);
@@ -177,7 +258,11 @@ function statementMatchesResource(
   return kind === 'resource' || kind === 'trust' ? 'true' : 'false';
 }
 
-function statementMatchesPrincipal(statement: Statement, principal: string, hasBoundary: boolean): PrincipalMatch {
+function statementMatchesPrincipal(
+  statement: Statement,
+  principal: string,
+  hasBoundary: boolean,
+): PrincipalMatch {
   if (statement.principal) return matchPrincipalSet(statement.principal, principal);
   if (statement.notPrincipal) {
     // "Deny with NotPrincipal always denies any IAM principal that has a permissions boundary" (IAM User Guide,
@@ -216,8 +301,9 @@ function evaluatePolicy(
     roleAllow: 'false',
   };
   const needsPrincipal = kind === 'resource' || kind === 'trust';
-  for (const statement of policy.statements) {
-    if (!statementMatchesAction(statement, request.action)) continue;
+  const lowerAction = request.action.toLowerCase();
+  for (const statement of candidateStatements(policy, lowerAction)) {
+    if (!statementMatchesAction(statement, lowerAction)) continue;
     let principalMatch: PrincipalMatch = 'any';
     if (needsPrincipal) {
       principalMatch = statementMatchesPrincipal(statement, request.principal, hasBoundary);
@@ -318,7 +404,14 @@ export function evaluateRequest(request: AuthorizationRequest, policies: PolicyS
   let resourceAllow: Tri = 'false';
   if (policies.resource) {
     const kind = policies.resource.source?.kind === 'trust' ? 'trust' : 'resource';
-    const outcome = evaluatePolicy(policies.resource, kind, request, ctx, missing, policies.boundary !== undefined);
+    const outcome = evaluatePolicy(
+      policies.resource,
+      kind,
+      request,
+      ctx,
+      missing,
+      policies.boundary !== undefined,
+    );
     explicitDeny = triOr(explicitDeny, outcome.deny);
     deniedBy.push(...outcome.denyRefs);
     allowedBy.push(...outcome.allowRefs);

@@ -13,7 +13,7 @@
 import { matchesActionPattern } from '../engine/action-match.ts';
 import { adminAccess } from '../engine/admin-equivalence.ts';
 import { type EvaluationResult, evaluateRequest, type StatementRef } from '../engine/evaluate.ts';
-import type { Policy } from '../engine/policy-types.ts';
+import type { Policy, Statement } from '../engine/policy-types.ts';
 import { matchesWildcard } from '../engine/policy-variables.ts';
 import { policySetFor } from '../engine/principal-analysis.ts';
 import type { RequestContext } from '../engine/request-types.ts';
@@ -86,6 +86,49 @@ function trustedServices(role: Role): Set<string> {
   return services;
 }
 
+/** Per policy (shared by every principal holding it): which method actions it allows, and on which resources. */
+interface PolicyFacts {
+  caps: Set<string>;
+  patterns: Map<string, string[]>;
+}
+const policyFactsCache = new WeakMap<readonly Statement[], PolicyFacts>();
+const adminVersions = new WeakMap<ManagedPolicy, boolean>();
+
+function statementAllows(s: Statement, action: string): boolean {
+  return s.actions
+    ? s.actions.some((a) => matchesActionPattern(a, action))
+    : !(s.notActions ?? []).some((a) => matchesActionPattern(a, action));
+}
+
+function policyFacts(policy: Policy): PolicyFacts {
+  let facts = policyFactsCache.get(policy.statements);
+  if (!facts) {
+    facts = { caps: new Set(), patterns: new Map() };
+    for (const s of policy.statements) {
+      if (s.effect !== 'Allow') continue;
+      for (const action of METHOD_ACTIONS)
+        if (!facts.caps.has(action) && statementAllows(s, action)) facts.caps.add(action);
+    }
+    policyFactsCache.set(policy.statements, facts);
+  }
+  return facts;
+}
+
+function patternsFor(policy: Policy, action: string): string[] {
+  const facts = policyFacts(policy);
+  let patterns = facts.patterns.get(action);
+  if (!patterns) {
+    const out = new Set<string>();
+    for (const s of policy.statements) {
+      if (s.effect === 'Allow' && statementAllows(s, action))
+        for (const r of s.resources ?? ['*']) out.add(r);
+    }
+    patterns = [...out];
+    facts.patterns.set(action, patterns);
+  }
+  return patterns;
+}
+
 /** Context keys IAM sets from the caller itself: known for every request the principal makes. */
 function principalContext(principal: User | Role | Group): RequestContext {
   const account = principal.arn.split(':')[4] ?? '';
@@ -116,6 +159,7 @@ export class EscalationAnalysis {
   private services = new Map<string, Set<string>>();
 
   private readonly adminByKey = new Map<string, boolean>();
+  private readonly adminGroups = new Map<string, boolean>();
   private readonly admins = new Set<string>();
   private readonly capabilities = new Map<string, Set<string>>();
   private readonly grantCache = new Map<string, ActionGrant | null>();
@@ -160,6 +204,7 @@ export class EscalationAnalysis {
     for (const arn of dirty) this.capabilities.delete(arn);
     // Admin answers are cached by policy set, so unchanged sets keep theirs; a changed managed policy changes them.
     if ((change.managedPolicies ?? []).length > 0) this.adminByKey.clear();
+    this.adminGroups.clear();
     this.compute();
   }
 
@@ -215,18 +260,8 @@ export class EscalationAnalysis {
     let caps = this.capabilities.get(arn);
     if (caps) return caps;
     caps = new Set();
-    for (const policy of this.resolved(arn).policies) {
-      for (const s of policy.statements) {
-        if (s.effect !== 'Allow') continue;
-        for (const action of METHOD_ACTIONS) {
-          if (caps.has(action)) continue;
-          const hit = s.actions
-            ? s.actions.some((a) => matchesActionPattern(a, action))
-            : !(s.notActions ?? []).some((a) => matchesActionPattern(a, action));
-          if (hit) caps.add(action);
-        }
-      }
-    }
+    for (const policy of this.resolved(arn).policies)
+      for (const action of policyFacts(policy).caps) caps.add(action);
     this.capabilities.set(arn, caps);
     return caps;
   }
@@ -234,16 +269,7 @@ export class EscalationAnalysis {
   /** Resource patterns of A's Allow statements for `action` (candidate resources for "allowed somewhere"). */
   private allowPatterns(p: ResolvedPrincipal, action: string): string[] {
     const out = new Set<string>();
-    for (const policy of p.policies) {
-      for (const s of policy.statements) {
-        if (s.effect !== 'Allow') continue;
-        const hit = s.actions
-          ? s.actions.some((a) => matchesActionPattern(a, action))
-          : !(s.notActions ?? []).some((a) => matchesActionPattern(a, action));
-        if (!hit) continue;
-        for (const r of s.resources ?? ['*']) out.add(r);
-      }
-    }
+    for (const policy of p.policies) for (const r of patternsFor(policy, action)) out.add(r);
     return [...out];
   }
 
@@ -443,6 +469,8 @@ export class EscalationAnalysis {
   }
 
   private isAdminGroup(group: Group): boolean {
+    const cached = this.adminGroups.get(group.arn);
+    if (cached !== undefined) return cached;
     const policies: Policy[] = [];
     for (const p of group.inlinePolicies) if (p.document.ok) policies.push(p.document.policy);
     for (const a of group.attachedPolicies) {
@@ -450,16 +478,23 @@ export class EscalationAnalysis {
       const version = managed?.versions.find((v) => v.isDefault);
       if (version?.document.ok) policies.push(version.document.policy);
     }
-    return adminAccess({ arn: group.arn, policies }).admin;
+    const admin = adminAccess({ arn: group.arn, policies }).admin;
+    this.adminGroups.set(group.arn, admin);
+    return admin;
   }
 
   private hasAdminVersion(policy: ManagedPolicy): boolean {
-    return policy.versions.some(
-      (v) =>
-        !v.isDefault &&
-        v.document.ok &&
-        adminAccess({ arn: policy.arn, policies: [v.document.policy] }).admin,
-    );
+    let admin = adminVersions.get(policy);
+    if (admin === undefined) {
+      admin = policy.versions.some(
+        (v) =>
+          !v.isDefault &&
+          v.document.ok &&
+          adminAccess({ arn: policy.arn, policies: [v.document.policy] }).admin,
+      );
+      adminVersions.set(policy, admin);
+    }
+    return admin;
   }
 
   /** The best A → B edge (B a user or role), or null. */

@@ -4,11 +4,16 @@ import { MemoryFindingsStore } from '../findings/memory-findings-store.ts';
 import { ALL_RULES } from '../rules/index.ts';
 import { defaultScanConfig } from '../rules/scan-config.ts';
 import { runScan } from '../scan/run-scan.ts';
-import { buildSnapshot, parseAuthorizationDetails, parseLambdaInventory } from '../snapshot/parse-authorization-details.ts';
+import {
+  buildSnapshot,
+  parseAuthorizationDetails,
+  parseLambdaInventory,
+} from '../snapshot/parse-authorization-details.ts';
 import { SnapshotStateReader } from './snapshot-state-reader.ts';
 import { sweep } from './sweep.ts';
 
-const example = (name: string) => JSON.parse(readFileSync(new URL(`../../examples/account/${name}`, import.meta.url), 'utf8')) as unknown;
+const example = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../examples/account/${name}`, import.meta.url), 'utf8')) as unknown;
 
 function exampleSnapshot() {
   return buildSnapshot(
@@ -26,7 +31,14 @@ describe('sweep', () => {
     const snapshot = exampleSnapshot();
     const config = defaultScanConfig();
     const now = new Date('2026-12-04T10:00:00Z');
-    const first = await sweep({ reader: new SnapshotStateReader(snapshot), store, rules: stateRules, config, region: 'us-east-1', now: () => now });
+    const first = await sweep({
+      reader: new SnapshotStateReader(snapshot),
+      store,
+      rules: stateRules,
+      config,
+      region: 'us-east-1',
+      now: () => now,
+    });
     const scan = runScan(snapshot, stateRules, config, { now });
     expect(first.transitions.filter((t) => t.to === 'OPEN')).toHaveLength(scan.findings.length);
 

@@ -4,9 +4,9 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { renderRuleGroups } from '../../scripts/generate-rule-groups.ts';
 import { lookupAction } from '../catalogue/action-catalogue.ts';
 import { hasFixture } from '../events/event-fixtures.ts';
-import { renderRuleGroups } from '../../scripts/generate-rule-groups.ts';
 import { ALL_RULES } from './index.ts';
 import { ruleMetadataSchema } from './rule-metadata.ts';
 
@@ -33,7 +33,11 @@ describe('rule catalogue', () => {
 
   it('registers every rule folder', () => {
     const folders = readdirSync(here).filter(
-      (name) => statSync(`${here}${name}`).isDirectory() && name !== 'support' && name !== 'groups' && !name.startsWith('.'),
+      (name) =>
+        statSync(`${here}${name}`).isDirectory() &&
+        name !== 'support' &&
+        name !== 'groups' &&
+        !name.startsWith('.'),
     );
     expect(folders.sort()).toEqual(ALL_RULES.map((r) => r.id).sort());
   });
@@ -48,8 +52,11 @@ describe('evaluator rule groups (shared/rules/groups/, generated)', () => {
 });
 
 describe('rule triggers', () => {
-  it.each(ALL_RULES.map((r) => [r.id, r] as const))('%s: every trigger event has a real-shaped fixture', (_id, rule) => {
-    const missing = rule.triggers.flatMap((t) => t.eventNames.filter((name) => !hasFixture(name)));
-    expect(missing).toEqual([]);
-  });
+  it.each(ALL_RULES.map((r) => [r.id, r] as const))(
+    '%s: every trigger event has a real-shaped fixture',
+    (_id, rule) => {
+      const missing = rule.triggers.flatMap((t) => t.eventNames.filter((name) => !hasFixture(name)));
+      expect(missing).toEqual([]);
+    },
+  );
 });

@@ -27,10 +27,10 @@ import { rule as lambdaServiceInvokeNoSource } from './lambda-service-invoke-no-
 import { rule as lambdaSharedRole } from './lambda-shared-role/index.ts';
 import { rule as lambdaUrlAuthNone } from './lambda-url-auth-none/index.ts';
 import { rule as policyInvalid } from './policy-invalid/index.ts';
+import type { Rule } from './rule-types.ts';
 import { rule as trustCrossAccountNoExternalId } from './trust-cross-account-no-external-id/index.ts';
 import { rule as trustLambdaRoleSharedPrincipal } from './trust-lambda-role-shared-principal/index.ts';
 import { rule as trustPublicPrincipal } from './trust-public-principal/index.ts';
-import type { Rule } from './rule-types.ts';
 
 export const ALL_RULES: readonly Rule[] = [
   eventAuditorTampering,

@@ -1,5 +1,5 @@
-import { EscalationAnalysis, type EscalationPath } from '../../escalation/escalation-graph.ts';
 import { nameFromArn } from '../../engine/arn.ts';
+import { EscalationAnalysis, type EscalationPath } from '../../escalation/escalation-graph.ts';
 import type { AccountSnapshot } from '../../snapshot/account-snapshot.ts';
 import type { ResolvedPrincipal } from '../../snapshot/principal-policies.ts';
 import type { Evidence, PrincipalRule, RuleContext, RuleResult } from '../rule-types.ts';
@@ -120,7 +120,11 @@ export const rule: PrincipalRule = {
     },
     {
       source: 'aws.lambda',
-      eventNames: ['CreateFunction20150331', 'UpdateFunctionConfiguration20150331v2', 'DeleteFunction20150331'],
+      eventNames: [
+        'CreateFunction20150331',
+        'UpdateFunctionConfiguration20150331v2',
+        'DeleteFunction20150331',
+      ],
     },
   ],
   readActions: [
