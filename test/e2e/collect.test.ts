@@ -1,11 +1,9 @@
 /**
  * `tripline collect` end to end over the real AWS wire protocols, against moto (`python3 -m moto.server`):
- * IAM, Lambda, CloudWatch and STS. Skipped when moto is not installed (`pip install 'moto[server]'`).
- * The moto server is started here on a free loopback port and stopped at the end.
+ * IAM, Lambda, CloudWatch and STS. Part of the e2e tier (`npm run test:e2e`): moto is
+ * always there, started by scripts/moto.sh; the account is reset first.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -24,37 +22,12 @@ import {
   LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCliCaptured } from '../cli/capture-io.ts';
-
-const motoInstalled = spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' }).status === 0;
+import { runCliCaptured } from '../../cli/capture-io.ts';
+import { motoEndpoint, resetMoto } from './support/moto.ts';
 
 const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 /** The SDK reads credentials from the process environment; the CLI reads the Region from its own. */
 const ENV = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitForServer(endpoint: string, deadline: number): Promise<void> {
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${endpoint}/moto-api/`);
-      if (response.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`moto did not start at ${endpoint}`);
-}
 
 const doc = (value: unknown) => JSON.stringify(value);
 
@@ -68,21 +41,13 @@ async function setup<T>(what: string, call: () => Promise<T>): Promise<T> {
   }
 }
 
-describe.skipIf(!motoInstalled)('tripline collect against moto', () => {
-  let moto: ChildProcess | undefined;
+describe('tripline collect against moto', () => {
   let endpoint = '';
   const out = mkdtempSync(join(tmpdir(), 'tripline-moto-'));
 
   beforeAll(async () => {
-    const port = await freePort();
-    endpoint = `http://127.0.0.1:${port}`;
-    // moto gets a clean environment: an empty AWS_PROFILE makes boto fail on every Lambda call.
-    const { AWS_PROFILE: _profile, ...motoEnv } = process.env;
-    moto = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-      stdio: 'ignore',
-      env: motoEnv,
-    });
-    await waitForServer(endpoint, Date.now() + 30_000);
+    endpoint = motoEndpoint();
+    await resetMoto();
     for (const [key, value] of Object.entries(ENV)) vi.stubEnv(key, value);
     vi.stubEnv('AWS_PROFILE', undefined);
 
@@ -158,7 +123,6 @@ describe.skipIf(!motoInstalled)('tripline collect against moto', () => {
 
   afterAll(() => {
     vi.unstubAllEnvs();
-    moto?.kill();
   });
 
   it('collects both files, and scan reads them', async () => {

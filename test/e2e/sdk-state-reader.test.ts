@@ -1,10 +1,9 @@
 /**
  * SdkStateReader over the real AWS wire protocols, against moto (`python3 -m moto.server`): URL-encoded
  * documents, NoSuchEntity and ResourceNotFoundException as the services send them, and the targeted reads
- * agreeing with the whole-account read. Skipped when moto is not installed (`pip install 'moto[server]'`).
+ * agreeing with the whole-account read. Part of the e2e tier (`npm run test:e2e`): moto is
+ * always there, started by scripts/moto.sh; the account is reset first.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import {
   AddRoleToInstanceProfileCommand,
   AddUserToGroupCommand,
@@ -27,33 +26,10 @@ import {
   LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createSdkStateReader, type SdkStateReader } from './sdk-state-reader.ts';
+import { createSdkStateReader, type SdkStateReader } from '../../shared/evaluation/sdk-state-reader.ts';
+import { motoEndpoint, resetMoto } from './support/moto.ts';
 
-const motoInstalled = spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' }).status === 0;
 const ACCOUNT = '123456789012';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitForServer(endpoint: string, deadline: number): Promise<void> {
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${endpoint}/moto-api/`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`moto did not start at ${endpoint}`);
-}
 
 /** Names the setup call that failed (moto answers unsupported calls with an HTML page). */
 async function setup<T>(what: string, call: () => Promise<T>): Promise<T> {
@@ -68,22 +44,15 @@ const json = (value: unknown) => JSON.stringify(value);
 const allow = (Action: string, Resource: string) =>
   json({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action, Resource }] });
 
-describe.skipIf(!motoInstalled)('SdkStateReader against moto', () => {
-  let moto: ChildProcess | undefined;
+describe('SdkStateReader against moto', () => {
   let reader: SdkStateReader;
   let policyArn = '';
   let boundaryArn = '';
   let roleArn = '';
 
   beforeAll(async () => {
-    const port = await freePort();
-    const endpoint = `http://127.0.0.1:${port}`;
-    const { AWS_PROFILE: _profile, ...motoEnv } = process.env;
-    moto = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-      stdio: 'ignore',
-      env: motoEnv,
-    });
-    await waitForServer(endpoint, Date.now() + 30_000);
+    const endpoint = motoEndpoint();
+    await resetMoto();
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
     vi.stubEnv('AWS_SESSION_TOKEN', '');
@@ -208,7 +177,6 @@ describe.skipIf(!motoInstalled)('SdkStateReader against moto', () => {
 
   afterAll(() => {
     vi.unstubAllEnvs();
-    moto?.kill();
   });
 
   it('reads a role with its decoded documents, attachments and instance profile', async () => {
