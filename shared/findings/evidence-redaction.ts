@@ -4,7 +4,9 @@
  * `[REDACTED:<kind>]`; identifiers that are not secrets (ARNs, account ids, unique ids such as `AROA…`, event
  * ids, CloudTrail's `HIDDEN_DUE_TO_SECURITY_REASONS` marker) are kept. Pure functions.
  */
+
 import type { Evidence, EvidenceValue } from '../rules/rule-types.ts';
+import { entropy } from '../secrets/shannon-entropy.ts';
 
 export type RedactionKind =
   | 'private-key'
@@ -64,17 +66,6 @@ const HEX_RUN = /\b[0-9a-fA-F]{32,}\b/g;
 const SECRET_KEY = /(?:password|passwd|passphrase|secret|token|api[-_]?key|private[-_]?key|credential)s?$/i;
 const REFERENCE_KEY = /(?:arn|name|names|id|ids|path|ref|type|kind|detector|length|count)$/i;
 
-/** Shannon entropy in bits per character. */
-export function entropy(value: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) {
-    const p = n / value.length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
-}
 
 /** Random-looking: upper case, lower case and digits mixed, high entropy, and not an ARN-like path. */
 function looksLikeBase64Secret(run: string): boolean {

@@ -6,6 +6,7 @@
  */
 
 /** CloudTrail's redaction marker: the value is unknown, not this string. */
+import { entropy } from '../../secrets/shannon-entropy.ts';
 export const REDACTED = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 
 export type Detector =
@@ -84,17 +85,6 @@ function isTrivial(value: string): boolean {
   );
 }
 
-/** Shannon entropy in bits per character. */
-export function entropy(value: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) {
-    const p = n / value.length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
-}
 
 /** A long token of base64/hex-like characters, mixing upper case, lower case and digits, with high entropy. */
 function looksRandom(value: string): boolean {
