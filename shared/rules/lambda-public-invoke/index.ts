@@ -1,6 +1,7 @@
 import { evaluateRequest } from '../../engine/evaluate.ts';
 import type { LambdaFunction } from '../../snapshot/account-snapshot.ts';
 import type { FunctionRule, RuleContext, RuleResult } from '../rule-types.ts';
+import { CALLER_ALLOWS_EVERYTHING } from '../support/foreign-callers.ts';
 import { OUTSIDER_PRINCIPAL, outsiderContext } from '../support/outsider.ts';
 import {
   describeStatement,
@@ -29,13 +30,7 @@ function evaluate(fn: LambdaFunction, _ctx: RuleContext): RuleResult[] {
       },
       // The outsider's own account grants it everything: only the function policy stands in the way.
       {
-        identity: [
-          {
-            version: '2012-10-17',
-            versionDefaulted: false,
-            statements: [{ index: 0, effect: 'Allow', actions: ['*'], resources: ['*'], conditions: [] }],
-          },
-        ],
+        identity: [CALLER_ALLOWS_EVERYTHING],
         resource: fn.policy.policy,
       },
     );
