@@ -23,9 +23,9 @@ export const ALERTING_TRANSITIONS: ReadonlySet<TransitionKind> = new Set<Transit
 ]);
 
 /**
- * A finding record as the notifier reads it. `rationale` (why the rule matters) is not stored on records yet;
- * when the findings table carries it, alerts show it, and until then they show the finding's message. The
- * notifier never loads the rule catalogue to look it up (bundle size).
+ * A finding record as the notifier reads it. `rationale` (why the rule matters) is stored on each record by the
+ * evaluators; records written before it was stored fall back to the finding's message. The notifier never loads
+ * the rule catalogue to look it up (bundle size).
  */
 export type AlertFinding = FindingRecord & { rationale?: string };
 

@@ -111,6 +111,8 @@ export interface FindingRecord {
   /** Evidence as the rule gave it, with secret-looking strings redacted. */
   evidence: Evidence;
   remediation: Remediation;
+  /** Why the rule matters (shown in alerts). */
+  rationale?: string;
   /** State-read time of the first FAIL ever observed. */
   firstSeen: string;
   /** State-read time of the latest FAIL observed. */
@@ -147,6 +149,8 @@ export interface Observation {
   ruleId: string;
   title: string;
   remediation: Remediation;
+  /** Why the rule matters (shown in alerts). */
+  rationale?: string;
   /** Effective severity of this result (rule severity, result override, config override). */
   severity: Severity;
   status: ResultStatus;
@@ -176,7 +180,7 @@ export interface ObservationContext {
 
 /** An observation from a rule's metadata and one of its results. */
 export function observationFromResult(
-  rule: Pick<RuleMetadata, 'id' | 'title' | 'severity' | 'remediation'>,
+  rule: Pick<RuleMetadata, 'id' | 'title' | 'severity' | 'remediation'> & { rationale?: string },
   result: RuleResult,
   context: ObservationContext,
 ): Observation {
@@ -184,6 +188,7 @@ export function observationFromResult(
     ruleId: rule.id,
     title: rule.title,
     remediation: rule.remediation,
+    ...(rule.rationale !== undefined ? { rationale: rule.rationale } : {}),
     severity: context.severity ?? result.severity ?? rule.severity,
     status: result.status,
     resource: result.resource,

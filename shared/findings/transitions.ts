@@ -158,6 +158,7 @@ function refreshFromFail(record: FindingRecord, observation: Observation): void 
   record.message = observation.message;
   record.evidence = storedEvidence(observation);
   record.remediation = observation.remediation;
+  if (observation.rationale !== undefined) record.rationale = observation.rationale;
   record.resourceType = observation.resourceType;
   record.region = observation.region;
   record.lastSeen = observation.observedAt;
@@ -224,6 +225,7 @@ export function applyObservation(
       message: observation.message,
       evidence: {},
       remediation: observation.remediation,
+      ...(observation.rationale !== undefined ? { rationale: observation.rationale } : {}),
       firstSeen: observation.observedAt,
       lastSeen: observation.observedAt,
       occurrences: 0,
