@@ -1,5 +1,6 @@
 import type { ResolvedPrincipal } from '../../snapshot/principal-policies.ts';
 import type { PrincipalRule, RuleContext, RuleResult } from '../rule-types.ts';
+import { coveredByAdminAccess } from '../support/admin-coverage.ts';
 import { IDENTITY_POLICY_READ_ACTIONS, identityPolicyTriggers } from '../support/identity-policy-events.ts';
 import { concludePrincipal } from '../support/missing-documents.ts';
 import {
@@ -118,6 +119,8 @@ const EVERY = CREDENTIAL_ACTIONS.filter((c) => c.exposure === 'every').map((c) =
 const BY_ACTION = new Map(CREDENTIAL_ACTIONS.map((c) => [c.action.toLowerCase(), c]));
 
 function evaluate(principal: ResolvedPrincipal, ctx: RuleContext): RuleResult[] {
+  const covered = coveredByAdminAccess(principal);
+  if (covered) return [covered];
   const gate = workloadRoleGate(principal, ctx.config.workloadServices);
   if (gate) return [gate];
   const type = resourceTypeOf(principal.principal.kind);

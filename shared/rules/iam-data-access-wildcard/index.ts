@@ -1,6 +1,7 @@
 import { DATA_ACCESS_ACTIONS } from '../../engine/principal-analysis.ts';
 import type { ResolvedPrincipal } from '../../snapshot/principal-policies.ts';
 import type { PrincipalRule, RuleResult } from '../rule-types.ts';
+import { coveredByAdminAccess } from '../support/admin-coverage.ts';
 import { IDENTITY_POLICY_READ_ACTIONS, identityPolicyTriggers } from '../support/identity-policy-events.ts';
 import { concludePrincipal } from '../support/missing-documents.ts';
 import {
@@ -29,6 +30,8 @@ const STORE_NOUNS: Record<string, string> = {
 const ALL_DATA_ACTIONS = DATA_ACCESS_ACTIONS.flatMap((g) => g.actions);
 
 function evaluate(principal: ResolvedPrincipal): RuleResult[] {
+  const covered = coveredByAdminAccess(principal);
+  if (covered) return [covered];
   const type = resourceTypeOf(principal.principal.kind);
   const { kind, name } = principal.principal;
   const grants = grantsOnEveryResource(principal, { actions: ALL_DATA_ACTIONS });

@@ -1,6 +1,7 @@
 import type { CatalogueAction } from '../../catalogue/action-catalogue.ts';
 import type { ResolvedPrincipal } from '../../snapshot/principal-policies.ts';
 import type { PrincipalRule, RuleContext, RuleResult } from '../rule-types.ts';
+import { coveredByAdminAccess } from '../support/admin-coverage.ts';
 import { IDENTITY_POLICY_READ_ACTIONS, identityPolicyTriggers } from '../support/identity-policy-events.ts';
 import { actionSet, LAMBDA_PLATFORM_LIST_ACTIONS } from '../support/lambda-platform-actions.ts';
 import { concludePrincipal } from '../support/missing-documents.ts';
@@ -26,6 +27,8 @@ function isDiscoveryAction(action: CatalogueAction): boolean {
 }
 
 function evaluate(principal: ResolvedPrincipal, ctx: RuleContext): RuleResult[] {
+  const covered = coveredByAdminAccess(principal);
+  if (covered) return [covered];
   const gate = workloadRoleGate(principal, ctx.config.workloadServices);
   if (gate) return [gate];
   const type = resourceTypeOf(principal.principal.kind);

@@ -1,5 +1,6 @@
 import type { ResolvedPrincipal } from '../../snapshot/principal-policies.ts';
 import type { PrincipalRule, RuleResult } from '../rule-types.ts';
+import { coveredByAdminAccess } from '../support/admin-coverage.ts';
 import { IDENTITY_POLICY_READ_ACTIONS, identityPolicyTriggers } from '../support/identity-policy-events.ts';
 import { concludePrincipal } from '../support/missing-documents.ts';
 import {
@@ -16,6 +17,8 @@ const SEVERITY = 'high';
 const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:InvokeAsync'];
 
 function evaluate(principal: ResolvedPrincipal): RuleResult[] {
+  const covered = coveredByAdminAccess(principal);
+  if (covered) return [covered];
   const type = resourceTypeOf(principal.principal.kind);
   const { kind, name } = principal.principal;
   const grants = grantsOnEveryResource(principal, { actions: INVOKE_ACTIONS });

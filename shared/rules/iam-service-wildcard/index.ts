@@ -3,6 +3,7 @@ import { compileActionPattern } from '../../engine/action-match.ts';
 import type { Statement } from '../../engine/policy-types.ts';
 import type { ResolvedPrincipal } from '../../snapshot/principal-policies.ts';
 import type { PrincipalRule, RuleResult } from '../rule-types.ts';
+import { coveredByAdminAccess } from '../support/admin-coverage.ts';
 import { IDENTITY_POLICY_READ_ACTIONS, identityPolicyTriggers } from '../support/identity-policy-events.ts';
 import { concludePrincipal } from '../support/missing-documents.ts';
 import {
@@ -64,6 +65,8 @@ function filterFor(pattern: string): (action: CatalogueAction) => boolean {
 }
 
 function evaluate(principal: ResolvedPrincipal): RuleResult[] {
+  const covered = coveredByAdminAccess(principal);
+  if (covered) return [covered];
   const type = resourceTypeOf(principal.principal.kind);
   const { kind, name } = principal.principal;
   // Cheap precheck: which Allow statements name a service wildcard at all (per document, cached).

@@ -1,6 +1,7 @@
 import type { CatalogueAction } from '../../catalogue/action-catalogue.ts';
 import type { ResolvedPrincipal } from '../../snapshot/principal-policies.ts';
 import type { PrincipalRule, RuleResult } from '../rule-types.ts';
+import { coveredByAdminAccess } from '../support/admin-coverage.ts';
 import { IDENTITY_POLICY_READ_ACTIONS, identityPolicyTriggers } from '../support/identity-policy-events.ts';
 import { actionSet, LAMBDA_PLATFORM_WRITE_ACTIONS } from '../support/lambda-platform-actions.ts';
 import { concludePrincipal } from '../support/missing-documents.ts';
@@ -30,6 +31,8 @@ export function isScopableChange(action: CatalogueAction): boolean {
 }
 
 function evaluate(principal: ResolvedPrincipal): RuleResult[] {
+  const covered = coveredByAdminAccess(principal);
+  if (covered) return [covered];
   const type = resourceTypeOf(principal.principal.kind);
   const { kind, name } = principal.principal;
   const findings: RuleResult[] = [];

@@ -85,7 +85,6 @@ function isTrivial(value: string): boolean {
   );
 }
 
-
 /** A long token of base64/hex-like characters, mixing upper case, lower case and digits, with high entropy. */
 function looksRandom(value: string): boolean {
   if (value.length < 32 || value.length > 4096) return false;
