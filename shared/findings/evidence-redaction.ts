@@ -66,7 +66,6 @@ const HEX_RUN = /\b[0-9a-fA-F]{32,}\b/g;
 const SECRET_KEY = /(?:password|passwd|passphrase|secret|token|api[-_]?key|private[-_]?key|credential)s?$/i;
 const REFERENCE_KEY = /(?:arn|name|names|id|ids|path|ref|type|kind|detector|length|count)$/i;
 
-
 /** Random-looking: upper case, lower case and digits mixed, high entropy, and not an ARN-like path. */
 function looksLikeBase64Secret(run: string): boolean {
   const body = run.replace(/=+$/, '');
