@@ -5,19 +5,11 @@ import { coveredByAdminAccess } from '../support/admin-coverage.ts';
 import { IDENTITY_POLICY_READ_ACTIONS, identityPolicyTriggers } from '../support/identity-policy-events.ts';
 import { actionSet, LAMBDA_PLATFORM_LIST_ACTIONS } from '../support/lambda-platform-actions.ts';
 import { concludePrincipal } from '../support/missing-documents.ts';
-import {
-  conditionalSeverity,
-  grantsByStatement,
-  statementConditionNote,
-  statementKey,
-  summarizeActions,
-} from '../support/resource-grants.ts';
-import { describeStatement, fail, resourceTypeOf, statementEvidence } from '../support/results.ts';
+import { resourceTypeOf } from '../support/results.ts';
+import { findingsPerStatement } from '../support/statement-findings.ts';
 import { workloadRoleGate } from '../support/workload-applicability.ts';
 
 const SEVERITY = 'medium';
-/** Actions named in a finding's evidence; the count gives the rest. */
-const EVIDENCE_ACTIONS = 25;
 
 const isPlatformAction = actionSet(LAMBDA_PLATFORM_LIST_ACTIONS);
 
@@ -33,47 +25,17 @@ function evaluate(principal: ResolvedPrincipal, ctx: RuleContext): RuleResult[] 
   if (gate) return [gate];
   const type = resourceTypeOf(principal.principal.kind);
   const name = principal.principal.name;
-  const findings: RuleResult[] = [];
-  const notes: string[] = [];
-  // One finding per granting statement, so each can be fixed (or suppressed) on its own.
-  for (const grant of grantsByStatement(principal, { filter: isDiscoveryAction })) {
-    const { ref, actions } = grant;
-    if (actions.length === 0) {
-      notes.push(
-        `${describeStatement(ref)} is cut to nothing by Deny statements or the permissions boundary`,
-      );
-      continue;
-    }
-    if (grant.scopedByCondition) {
-      notes.push(`${describeStatement(ref)} is limited by ${grant.conditionKeys.join(', ')}`);
-      continue;
-    }
-    const conditional = grant.allowed === 'unknown';
-    const { services, sample } = summarizeActions(actions, EVIDENCE_ACTIONS);
-    const shown =
-      actions.length <= 3
-        ? actions.map((a) => a.id).join(', ')
-        : `in ${services.slice(0, 5).join(', ')}${services.length > 5 ? `, … (${services.length} services)` : ''}`;
-    const result = fail(
-      principal.arn,
-      type,
-      `workload role ${name} can enumerate the account: ${actions.length} List action` +
-        `${actions.length === 1 ? '' : 's'} on every resource (${shown}) through ${describeStatement(ref)}` +
-        statementConditionNote(grant),
-      {
-        ...statementEvidence(ref),
-        resources: grant.resources,
-        conditional,
-        ...(grant.conditionKeys.length ? { conditionKeys: grant.conditionKeys } : {}),
-        actions: sample,
-        actionCount: actions.length,
-        services,
-      },
-      statementKey(ref),
-    );
-    if (conditional) result.severity = conditionalSeverity(SEVERITY);
-    findings.push(result);
-  }
+  const { findings, notes } = findingsPerStatement(
+    principal,
+    type,
+    SEVERITY,
+    isDiscoveryAction,
+    (grant, _summary, shown) => ({
+      message:
+        `workload role ${name} can enumerate the account: ${grant.actions.length} List action` +
+        `${grant.actions.length === 1 ? '' : 's'} on every resource (${shown})`,
+    }),
+  );
   const passMessage = notes.length
     ? notes.join('; ')
     : 'no List-level action is granted on every resource (beyond what the Lambda service needs)';

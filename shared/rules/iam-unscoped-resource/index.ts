@@ -5,19 +5,11 @@ import { coveredByAdminAccess } from '../support/admin-coverage.ts';
 import { IDENTITY_POLICY_READ_ACTIONS, identityPolicyTriggers } from '../support/identity-policy-events.ts';
 import { actionSet, LAMBDA_PLATFORM_WRITE_ACTIONS } from '../support/lambda-platform-actions.ts';
 import { concludePrincipal } from '../support/missing-documents.ts';
-import {
-  conditionalSeverity,
-  describeElements,
-  grantsByStatement,
-  statementConditionNote,
-  statementKey,
-  summarizeActions,
-} from '../support/resource-grants.ts';
-import { describeStatement, fail, resourceTypeOf, statementEvidence } from '../support/results.ts';
+import { describeElements } from '../support/resource-grants.ts';
+import { resourceTypeOf } from '../support/results.ts';
+import { findingsPerStatement } from '../support/statement-findings.ts';
 
 const SEVERITY = 'medium';
-/** Actions named in a finding's evidence; the count gives the rest. */
-const EVIDENCE_ACTIONS = 25;
 
 const isPlatformAction = actionSet(LAMBDA_PLATFORM_WRITE_ACTIONS);
 
@@ -35,53 +27,22 @@ function evaluate(principal: ResolvedPrincipal): RuleResult[] {
   if (covered) return [covered];
   const type = resourceTypeOf(principal.principal.kind);
   const { kind, name } = principal.principal;
-  const findings: RuleResult[] = [];
-  const notes: string[] = [];
-  // One finding per granting statement, so each can be fixed (or suppressed) on its own.
-  for (const grant of grantsByStatement(principal, { filter: isScopableChange })) {
-    const { ref, actions } = grant;
-    if (actions.length === 0) {
-      notes.push(
-        `${describeStatement(ref)} is cut to nothing by Deny statements or the permissions boundary`,
-      );
-      continue;
-    }
-    if (grant.scopedByCondition) {
-      notes.push(`${describeStatement(ref)} is limited by ${grant.conditionKeys.join(', ')}`);
-      continue;
-    }
-    const conditional = grant.allowed === 'unknown';
-    const {
-      services,
-      permissionsManagement: permissions,
-      sample,
-    } = summarizeActions(actions, EVIDENCE_ACTIONS);
-    const shown =
-      actions.length <= 3
-        ? actions.map((a) => a.id).join(', ')
-        : `in ${services.slice(0, 5).join(', ')}${services.length > 5 ? `, … (${services.length} services)` : ''}`;
-    const result = fail(
-      principal.arn,
-      type,
-      `${kind} ${name} can use ${actions.length} write action${actions.length === 1 ? '' : 's'}` +
-        `${permissions ? ` (${permissions} permissions management)` : ''} on ${describeElements(grant.resources)} ` +
-        `that could be limited to resource ARNs (${shown}) through ${describeStatement(ref)}` +
-        statementConditionNote(grant),
-      {
-        ...statementEvidence(ref),
-        resources: grant.resources,
-        conditional,
-        ...(grant.conditionKeys.length ? { conditionKeys: grant.conditionKeys } : {}),
-        actions: sample,
-        actionCount: actions.length,
-        permissionsManagement: permissions,
-        services,
-      },
-      statementKey(ref),
-    );
-    if (conditional) result.severity = conditionalSeverity(SEVERITY);
-    findings.push(result);
-  }
+  const { findings, notes } = findingsPerStatement(
+    principal,
+    type,
+    SEVERITY,
+    isScopableChange,
+    (grant, summary, shown) => {
+      const permissions = summary.permissionsManagement;
+      return {
+        message:
+          `${kind} ${name} can use ${grant.actions.length} write action${grant.actions.length === 1 ? '' : 's'}` +
+          `${permissions ? ` (${permissions} permissions management)` : ''} on ${describeElements(grant.resources)} ` +
+          `that could be limited to resource ARNs (${shown})`,
+        evidence: { permissionsManagement: permissions },
+      };
+    },
+  );
   const passMessage = notes.length
     ? notes.join('; ')
     : 'every write action that supports resource-level permissions is scoped to resources';
