@@ -10,17 +10,28 @@ export interface ParsedArn {
   resource: string;
 }
 
+const parsedArns = new Map<string, ParsedArn | undefined>();
+const PARSED_ARN_LIMIT = 20_000;
+
+/** Parses an ARN (cached: the same principal and resource ARNs are parsed for every request about them). */
 export function parseArn(arn: string): ParsedArn | undefined {
-  if (!arn.startsWith('arn:')) return undefined;
-  const parts = arn.split(':');
-  if (parts.length < 6) return undefined;
-  return {
-    partition: parts[1] as string,
-    service: parts[2] as string,
-    region: parts[3] as string,
-    account: parts[4] as string,
-    resource: parts.slice(5).join(':'),
-  };
+  if (parsedArns.has(arn)) return parsedArns.get(arn);
+  let parsed: ParsedArn | undefined;
+  if (arn.startsWith('arn:')) {
+    const parts = arn.split(':');
+    if (parts.length >= 6) {
+      parsed = Object.freeze({
+        partition: parts[1] as string,
+        service: parts[2] as string,
+        region: parts[3] as string,
+        account: parts[4] as string,
+        resource: parts.slice(5).join(':'),
+      });
+    }
+  }
+  if (parsedArns.size >= PARSED_ARN_LIMIT) parsedArns.clear();
+  parsedArns.set(arn, parsed);
+  return parsed;
 }
 
 /** Account id of an ARN, or undefined for `*`, service principals and account-less ARNs (S3 buckets). */
